@@ -47,9 +47,9 @@ def image_grid(images, titles=None, ncols=10, rescale=True, cmap="gray", figsize
         ax.axis("off")
         if index >= count:
             continue
-        image = images[index].astype(np.float64)
-        ax.imshow(_rescale(image) if rescale else image, cmap=cmap if image.ndim == 2 else None,
-                  interpolation="nearest")
+        image = images[index]
+        shown = _rescale(image.astype(np.float64)) if rescale else image  # raw integer pixels keep their 0..255
+        ax.imshow(shown, cmap=cmap if image.ndim == 2 else None, interpolation="nearest")
         if titles is not None:
             ax.set_title(str(titles[index]), fontsize=8)
     figure.tight_layout()

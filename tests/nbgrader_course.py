@@ -26,6 +26,8 @@ class TempCourse:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.env = dict(os.environ, **(extra_env or {}))
+        # nbgrader runs `alembic` as a command to set up the gradebook: it must be on PATH (it lives in the venv)
+        self.env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), self.env.get("PATH", "")])
         for assignment in assignments:
             shutil.copytree(Path(source_root) / assignment, self.root / "source" / assignment)
         (self.root / "nbgrader_config.py").write_text(
