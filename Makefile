@@ -20,6 +20,7 @@ demo: setup
 	$(BIN)/course demo
 
 test: setup
+	scripts/ensure_browser.sh
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lab: setup
