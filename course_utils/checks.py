@@ -31,12 +31,14 @@ def _fail(what, problem, hint=None):
     raise CheckFailed(message)
 
 
-def check_shape(array, expected_shape, what, hint=None):
+def check_shape(array, expected_shape, what, hint=None, quiet=False):
     """Fail unless ``np.shape(array) == expected_shape``."""
     __tracebackhide__ = True
     shape = np.shape(array)
     if tuple(shape) != tuple(expected_shape):
         _fail(what, f"expected shape {tuple(expected_shape)}, got {tuple(shape)}", hint)
+    if not quiet:
+        passed(f"{what}: shape {tuple(shape)}")
 
 
 def check_close(actual, expected, what, rtol=1e-6, atol=1e-8, hint=None, quiet=False):
@@ -86,12 +88,14 @@ def check_true(condition, what, problem, hint=None):
     passed(what)
 
 
-def check_unchanged(before, after, what):
+def check_unchanged(before, after, what, quiet=False):
     """Fail if an input array changed during a call (``before`` is a copy taken beforehand)."""
     __tracebackhide__ = True
     if np.shape(before) != np.shape(after) or not np.array_equal(before, after, equal_nan=True):
         _fail(what, "the function modified its input array in place",
               "compute on a copy: `x = x - shift` makes a new array, `x -= shift` overwrites the caller's")
+    if not quiet:
+        passed(f"{what}: input left unchanged")
 
 
 def check_no_loops(function, what=None):
