@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# pytest workers: the notebook and pipeline tests are independent, so use every core.
+# pytest workers: the notebook and pipeline tests are independent, so use every core; tests of one notebook share
+# a worker (xdist_group) so its temporary nbgrader course is built once.
 TEST_WORKERS ?= auto
 
-.PHONY: setup demo test lab clean
+.PHONY: setup demo test bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +21,12 @@ demo: setup
 	$(BIN)/course demo
 
 test: setup
-	scripts/ensure_browser.sh
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	scripts/ensure_test_tools.sh
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The benchmark suite (not part of the tests): prints ratios and writes benchmarks/RESULTS.md and results.json.
+bench: setup
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

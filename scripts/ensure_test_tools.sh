@@ -1,48 +1,57 @@
 #!/usr/bin/env bash
-# Make sure Debian's Chromium is installed for the browser test (tests/browser/), installing it with apt-get if not.
+# Make sure the two system programs the test suite drives are installed, installing what is missing with apt-get:
+#   - Debian's Chromium, for the browser test (tests/browser/): Playwright (the Python package) is pointed at it and
+#     never downloads a browser of its own (no `playwright install`);
+#   - Debian's PostgreSQL server, for the PostgreSQL gradebook test (tests/test_autograder_postgres.py), which starts
+#     and stops its own throw-away server on 127.0.0.1.
+# Run as root, or as a user allowed to use sudo.
 #
-# The browser test drives JupyterLab with Playwright (the Python package) pointed at this system Chromium; it never
-# downloads a browser of its own (no `playwright install`). Run as root, or as a user allowed to use sudo.
-#
-#   scripts/ensure_browser.sh            install chromium when missing, then print its path
-#   CHROMIUM=/path/to/chromium scripts/ensure_browser.sh    only check that this browser runs
+#   scripts/ensure_test_tools.sh                                install what is missing, then print what is there
+#   CHROMIUM=/path/to/chromium scripts/ensure_test_tools.sh     use this browser instead of Debian's
 set -euo pipefail
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
-report_found() {
-    echo "chromium: $CHROMIUM ($("$CHROMIUM" --version 2>/dev/null || echo 'version unknown'))"
+postgres_found() {
+    compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null
 }
 
-if [ -x "$CHROMIUM" ]; then
-    report_found
-    exit 0
-fi
-
-if [ "$CHROMIUM" != /usr/bin/chromium ]; then
+if [ "$CHROMIUM" != /usr/bin/chromium ] && [ ! -x "$CHROMIUM" ]; then
     echo "error: CHROMIUM=$CHROMIUM is not an executable file; point CHROMIUM at a Chromium binary or unset it" >&2
     echo "       to install Debian's chromium at /usr/bin/chromium" >&2
     exit 1
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-    run_as_root=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    run_as_root=(sudo -n)
-else
-    echo "error: Chromium is missing and this user cannot install it (not root, no password-less sudo)." >&2
-    echo "       Install it once as root:  apt-get update && apt-get install -y chromium" >&2
-    exit 1
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+postgres_found || missing+=(postgresql)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        run_as_root=()
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        run_as_root=(sudo -n)
+    else
+        echo "error: ${missing[*]} missing and this user cannot install it (not root, no password-less sudo)." >&2
+        echo "       Install once as root:  apt-get update && apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "error: ${missing[*]} missing and apt-get is not available on this system." >&2
+        echo "       Install with your system's package manager (and set CHROMIUM=/path/to/chromium for a browser)." >&2
+        exit 1
+    fi
+    echo "Installing Debian's ${missing[*]} for the test suite (apt-get) ..."
+    export DEBIAN_FRONTEND=noninteractive
+    "${run_as_root[@]}" apt-get update -qq
+    # postgresql's install script would start a system-wide server; the test runs its own, so keep it from starting.
+    if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${run_as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+        "${run_as_root[@]}" chmod +x /usr/sbin/policy-rc.d
+        trap '"${run_as_root[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    "${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: Chromium is missing and apt-get is not available on this system." >&2
-    echo "       Install Chromium with your system's package manager and set CHROMIUM=/path/to/chromium." >&2
-    exit 1
-fi
-
-echo "Installing Debian's chromium for the browser test (apt-get) ..."
-export DEBIAN_FRONTEND=noninteractive
-"${run_as_root[@]}" apt-get update -qq
-"${run_as_root[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
-report_found
+echo "chromium: $CHROMIUM ($("$CHROMIUM" --version 2>/dev/null || echo 'version unknown'))"
+echo "postgresql: $(ls -d /usr/lib/postgresql/*/bin | tail -n 1)"

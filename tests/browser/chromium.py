@@ -8,7 +8,7 @@ import pytest
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-INSTALL_HINT = ("install it with scripts/ensure_browser.sh (runs `apt-get install chromium` as root or with sudo), "
+INSTALL_HINT = ("install it with scripts/ensure_test_tools.sh (runs `apt-get install chromium` as root or with sudo), "
                 "or set CHROMIUM=/path/to/chromium")
 
 
