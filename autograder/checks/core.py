@@ -185,13 +185,9 @@ class NoLoops(Check):
         self.function, self.forbidden_calls = function, tuple(forbidden_calls) + self.LOOPING_CALLS
 
     def judge(self, observation, context):
-        source = context.sources.get(self.function)
-        if source is None:
-            return fail(f"the answer cell for {self.function} was not found in the submission")
-        try:
-            tree = ast.parse(source)
-        except SyntaxError as error:
-            return fail(f"the answer cell for {self.function} does not parse: {error.msg} (line {error.lineno})")
+        tree = parse_answer_cell(context, self.function)
+        if isinstance(tree, Verdict):
+            return tree
         for node in ast.walk(tree):
             if isinstance(node, self.LOOP_NODES):
                 kind = _loop_kind(node)
@@ -202,6 +198,17 @@ class NoLoops(Check):
                 return fail(f"{self.function} calls {called} (line {node.lineno} of its cell), which loops in "
                             "Python behind the scenes. Use array operations instead.")
         return PASS
+
+
+def parse_answer_cell(context, grade_id):
+    """The submitted answer cell ``grade_id`` as an ``ast`` tree, or a failing Verdict saying why there is none."""
+    source = context.sources.get(grade_id)
+    if source is None:
+        return fail(f"the answer cell for {grade_id} was not found in the submission")
+    try:
+        return ast.parse(source)
+    except SyntaxError as error:
+        return fail(f"the answer cell for {grade_id} does not parse: {error.msg} (line {error.lineno})")
 
 
 def _loop_kind(node):
@@ -274,6 +281,14 @@ class Custom(Check):
 
     def judge(self, observation, context):
         return self._judge(observation, context)
+
+
+def float_array(value):
+    """``value`` as a float64 array, or None when it is not numeric (for diagnoses that try candidate mistakes)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
 
 
 def compare_values(got, expected, what, rtol, atol, names=None) -> Optional[str]:

@@ -399,8 +399,9 @@ TESTS = {
                 _accuracy_inputs_y_column, diagnose=_diagnose_accuracy, weight=2),
         Compare("pred_column", "y_pred given as a column (N, 1) with y of shape (N,)", "accuracy",
                 _accuracy_inputs_pred_column, diagnose=_diagnose_accuracy),
+        # gated: a function that always returns 0 would otherwise earn this check's point
         Compare("all_wrong", "no prediction right (int32 against int64 labels)", "accuracy",
-                _accuracy_inputs_all_wrong, diagnose=_diagnose_accuracy),
+                _accuracy_inputs_all_wrong, diagnose=_diagnose_accuracy, requires=["values"]),
         Custom("single_number", "returns one number in [0, 1]", _observe_accuracy_type, _judge_accuracy_type,
                requires=["values"]),
         UnchangedShapes("no_mutation", "y_pred and y are left unchanged (values and shapes)", "accuracy",

@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from .core import PASS, Compare, Custom, NoLoops, Unchanged, fail
+from .core import PASS, Compare, Custom, NoLoops, Unchanged, Verdict, fail, parse_answer_cell
 
 LOSSES = ("svm_loss", "softmax_loss")
 NOTES_SCORES = ((3.2, 5.1, -1.7),   # the cat image's scores for cat, car, frog (correct class: cat)
@@ -222,13 +222,9 @@ def _loops_check(function, forbidden):
     """The naive version must compute the loss itself with at least one Python loop."""
 
     def judge(observation, context):
-        source = context.sources.get(function)
-        if source is None:
-            return fail(f"the answer cell for {function} was not found in the submission")
-        try:
-            tree = ast.parse(source)
-        except SyntaxError as error:
-            return fail(f"the answer cell for {function} does not parse: {error.msg} (line {error.lineno})")
+        tree = parse_answer_cell(context, function)
+        if isinstance(tree, Verdict):
+            return tree
         for node in ast.walk(tree):
             called = node.func if isinstance(node, ast.Call) else None
             name = getattr(called, "attr", None) or getattr(called, "id", None)

@@ -40,7 +40,7 @@ from course_utils.checks import explain_gradient_mismatch
 from course_utils.gradcheck import eval_numerical_gradient as course_numerical_gradient
 from course_utils.gradcheck import rel_error
 
-from .core import PASS, Answer, Check, Custom, NoLoops, compare_values, fail
+from .core import PASS, Answer, Check, Custom, NoLoops, compare_values, fail, float_array
 from .encoding import Unencodable
 from .runner import CheckTimeout, describe_error
 
@@ -120,15 +120,6 @@ def _describe(value):
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} values"
     return f"a {type(value).__name__}"
-
-
-def _as_array(value):
-    """value as a float64 array, or None when it is not numeric."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return array
 
 
 def _matches(got, candidate, rtol=1e-5, atol=1e-8):
@@ -214,7 +205,7 @@ def _differences(f, x, h, kind):
 
 
 def _diagnose_numerical(got, expected, args, kwargs, context):
-    got = _as_array(got)
+    got = float_array(got)
     if got is None:
         return None
     f, x = args[0], args[1]
@@ -255,7 +246,7 @@ def _judge_unchanged(observation, context):
 
 def _judge_point_after(x_after, when):
     (_, x_before), _ = _numgrad_matrix()
-    x_after = _as_array(x_after)
+    x_after = float_array(x_after)
     if x_after is None or x_after.shape != x_before.shape:
         return fail(f"x {when} is no longer an array of shape {x_before.shape}: leave the caller's x alone")
     if np.array_equal(x_after, x_before):
@@ -329,7 +320,7 @@ SIGMOID_CASES = [
 
 
 def _diagnose_sigmoid_loss(got, expected, args, kwargs, context):
-    value = _as_array(got)
+    value = float_array(got)
     if value is None or value.shape != ():
         return None
     num_examples = args[1].shape[0]
@@ -340,7 +331,7 @@ def _diagnose_sigmoid_loss(got, expected, args, kwargs, context):
 
 
 def _diagnose_sigmoid_grad(got, expected, args, kwargs, context):
-    got = _as_array(got)
+    got = float_array(got)
     if got is None:
         return None
     num_examples = args[1].shape[0]
@@ -405,7 +396,7 @@ def _loss_diagnosis(function):
     """Explain a wrong loss of ``function`` by the common mistakes, rebuilt from the reference."""
 
     def diagnose(got, expected, args, kwargs, context):
-        value = _as_array(got)
+        value = float_array(got)
         if value is None or value.shape != ():
             return None
         value = float(value)
@@ -459,7 +450,7 @@ def _grad_diagnosis(function):
     numerical gradient of the reference loss (course_utils.checks.explain_gradient_mismatch)."""
 
     def diagnose(got, expected, args, kwargs, context):
-        got = _as_array(got)
+        got = float_array(got)
         if got is None:
             return None
         W, X, y, reg = _float64_problem(args)
@@ -552,10 +543,10 @@ def _linear_checks(function, stable_cases=()):
 def _stability_diagnosis(got, expected, args, kwargs, context):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return None
-    loss = _as_array(got[0])
+    loss = float_array(got[0])
     if loss is not None and loss.shape == () and not math.isfinite(float(loss)):
         return _nonfinite_loss_hint("softmax_loss_grad", float(loss))
-    gradient = _as_array(got[1])
+    gradient = float_array(got[1])
     if gradient is not None and not np.all(np.isfinite(gradient)):
         return ("dW holds NaN or inf: compute the probabilities from the shifted scores, "
                 "exp(s - m) / sum exp(s - m) with m each row's maximum.")
@@ -575,7 +566,7 @@ def _judge_linear_unchanged(observation, context):
     if not isinstance(observation, tuple) or len(observation) != 3:
         return fail("could not read W, X and y back after the call")
     changed = [name for name, before, after in zip(("W", "X", "y"), fresh[:3], observation)
-               if _as_array(after) is None or np.shape(after) != before.shape
+               if float_array(after) is None or np.shape(after) != before.shape
                or not np.array_equal(np.asarray(after), before)]
     if changed:
         return fail(f"the function modified {', '.join(changed)} in place: compute on new arrays "
@@ -679,7 +670,7 @@ def _normalized_run(run):
 
 def _judge_calls(run):
     calls, num_iters = run["calls"], BOWL["num_iters"]
-    W = _as_array(run["W"])
+    W = float_array(run["W"])
     expected_shape = (BOWL["dim"], BOWL["num_classes"])
     if W is None or W.shape != expected_shape:
         shape = None if W is None else W.shape
@@ -764,7 +755,7 @@ def _judge_reg_passed(run):
 def _judge_steps(run):
     calls, learning_rate = run["calls"], BOWL["learning_rate"]
     X, y, W_star = _bowl_problem()
-    W = _as_array(run["W"])
+    W = float_array(run["W"])
     sequence = [call["W"] for call in calls] + ([W] if W is not None else [])
     for t in range(len(sequence) - 1):
         gradient = bowl_loss_grad(sequence[t], W_star, calls[t]["reg"])[1]
@@ -813,7 +804,7 @@ def _judge_history(run):
 def _judge_inputs_unchanged(run):
     X, y, _ = _bowl_problem()
     changed = [name for name, before, after in (("X", X, run["X_after"]), ("y", y, run["y_after"]))
-               if _as_array(after) is None or np.shape(after) != before.shape or not np.array_equal(after, before)]
+               if float_array(after) is None or np.shape(after) != before.shape or not np.array_equal(after, before)]
     if changed:
         return fail(f"train_linear_classifier modified {' and '.join(changed)} in place: never shuffle the "
                     "caller's data; draw row indices and index with them (X[batch], y[batch])")
@@ -840,7 +831,7 @@ def _same(a, b):
         return False
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b))
-    a, b = _as_array(a), _as_array(b)
+    a, b = float_array(a), float_array(b)
     return a is not None and b is not None and a.shape == b.shape and bool(np.array_equal(a, b))
 
 
@@ -886,7 +877,7 @@ def _judge_converges(observation, context):
     if not isinstance(observation, dict) or "bad_return" in observation or "W" not in observation:
         return fail("train_linear_classifier should return a tuple (W, loss_history)")
     _, _, W_true = _least_squares_problem()
-    W = _as_array(observation["W"])
+    W = float_array(observation["W"])
     if W is None or W.shape != W_true.shape:
         return fail(f"the returned W should have shape {W_true.shape}")
     if not np.all(np.isfinite(W)):
@@ -915,7 +906,7 @@ def _answer_with_hints(name, description, variable, hints, rtol=1e-3, weight=1.0
 
     def judge(observation, context):
         expected = context.reference[variable]
-        value = _as_array(observation)
+        value = float_array(observation)
         if value is not None and value.shape == () and math.isfinite(float(value)):
             if math.isclose(float(value), float(expected), rel_tol=rtol, abs_tol=1e-9):
                 return PASS

@@ -26,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from .core import PASS, Answer, Check, Compare, Custom, fail
+from .core import PASS, Answer, Check, Compare, Custom, Verdict, fail, parse_answer_cell
 from .runner import CheckTimeout
 
 MAX_LISTED_PROBLEMS = 3
@@ -568,13 +568,9 @@ def _judge_links(observation, context):
 
 
 def _judge_self_contained(observation, context):
-    source = context.sources.get("Value")
-    if source is None:
-        return fail("the answer cell for Value was not found in the submission")
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        return fail(f"the answer cell for Value does not parse: {error.msg} (line {error.lineno})")
+    tree = parse_answer_cell(context, "Value")
+    if isinstance(tree, Verdict):
+        return tree
     for node in ast.walk(tree):
         modules = []
         if isinstance(node, ast.Import):

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from .core import PASS, Answer, Check, Custom, ObservedError, compare_values, fail
+from .core import PASS, Answer, Check, Custom, ObservedError, compare_values, fail, float_array
 
 # ---------------------------------------------------------------------------------------------------------------
 # Scenarios: the same procedure with the student's names (kernel) and the reference's (judge).
@@ -103,16 +103,8 @@ def _kept(name, description, run, fresh, requires):
 # Comparing arrays inside diagnoses
 
 
-def _array(value):
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return array
-
-
 def _matches(got, candidate, rtol=1e-5, atol=1e-7):
-    got = _array(got)
+    got = float_array(got)
     candidate = np.asarray(candidate, dtype=np.float64)
     return (got is not None and got.shape == candidate.shape and np.all(np.isfinite(got))
             and np.allclose(got, candidate, rtol=rtol, atol=atol))
@@ -120,7 +112,7 @@ def _matches(got, candidate, rtol=1e-5, atol=1e-7):
 
 def _ratio(got, expected):
     """The constant c with got == c * expected, if there is one, else None."""
-    got, expected = _array(got), np.asarray(expected, dtype=np.float64)
+    got, expected = float_array(got), np.asarray(expected, dtype=np.float64)
     if got is None or got.shape != expected.shape or not np.all(np.isfinite(got)):
         return None
     significant = np.abs(expected) > 1e-9
@@ -408,7 +400,7 @@ def _diagnose_loss(inputs, function):
                 and not _matches(dscores, expected[1])):
             hints.append("The gradient is wrong only at the correct classes: dscores[i, y_i] is minus the number of "
                          "classes with a positive margin in row i, divided by N.")
-        loss_array = _array(loss) if loss is not None else None
+        loss_array = float_array(loss) if loss is not None else None
         if function == "softmax_loss" and loss_array is not None and not np.all(np.isfinite(loss_array)):
             hints.append("Shift each row by its own maximum before np.exp (a single global maximum can leave a whole "
                          "row at exp(-20000) = 0, and log(0) = -inf).")
@@ -551,7 +543,7 @@ def _reference_net_result(context, reg):
 
 def _diagnose_regularized_loss(got, expected, context):
     loss = _element(got, 0)
-    if loss is None or _array(loss) is None or _array(loss).shape != ():
+    if loss is None or float_array(loss) is None or float_array(loss).shape != ():
         return None
     data_loss = float(_reference_net_result(context, 0.0)[0])
     params = _net_params(541, *NET_SHAPE)
@@ -582,7 +574,7 @@ def _diagnose_regularized_grads(got, expected, context):
     params = _net_params(541, *NET_SHAPE)
     hints = []
     for index, name in ((1, "W1"), (3, "W2")):
-        extra = _array(got[index])
+        extra = float_array(got[index])
         if extra is None or extra.shape != params[name].shape:
             continue
         extra = extra - unregularized[index]
@@ -626,7 +618,7 @@ def _observe_training(namespace):
 
 
 def _judge_training(losses, context):
-    losses = _array(losses)
+    losses = float_array(losses)
     if losses is None or losses.ndim != 1 or len(losses) != TRAINING_STEPS + 1:
         return fail("the training run did not record its losses")
     if not np.all(np.isfinite(losses)):
@@ -661,8 +653,8 @@ def _judge_shapes(params, context):
 
 
 def _judge_zero_biases(params, context):
-    nonzero = [name for name in ("b1", "b2")
-               if not isinstance(params, dict) or _array(params.get(name)) is None or np.any(_array(params[name]))]
+    nonzero = [name for name in ("b1", "b2") if not isinstance(params, dict)
+               or float_array(params.get(name)) is None or np.any(float_array(params[name]))]
     if nonzero:
         return fail(f"{' and '.join(nonzero)} should start at zero (np.zeros)")
     return PASS
@@ -671,7 +663,7 @@ def _judge_zero_biases(params, context):
 def _judge_weight_scale(params, context, weight_scale=0.02):
     problems = []
     for name in ("W1", "W2"):
-        weights = _array(params.get(name)) if isinstance(params, dict) else None
+        weights = float_array(params.get(name)) if isinstance(params, dict) else None
         if weights is None or weights.size < 2:
             return fail(f"{name} is missing or not an array")
         std, mean = float(weights.std()), float(weights.mean())
@@ -691,7 +683,7 @@ def _observe_seeding(namespace):
 
 
 def _judge_seeding(observation, context):
-    first, again, other = (_array(value) for value in observation)
+    first, again, other = (float_array(value) for value in observation)
     if first is None or again is None or other is None:
         return fail("W1 could not be read")
     if first.shape != again.shape or not np.array_equal(first, again):
@@ -783,7 +775,7 @@ def _diagnose_steps(rule, seed, num_steps, config):
         if step_ratio is not None and math.isclose(step_ratio, -1.0, rel_tol=1e-4):
             return "The first step goes uphill: step against the gradient."
         if rule == "adam":
-            if not all(np.all(np.isfinite(_array(w))) for w in got if _array(w) is not None):
+            if not all(np.all(np.isfinite(float_array(w))) for w in got if float_array(w) is not None):
                 return ("Some weights are NaN or inf. With t = 0 the bias correction divides by 1 - beta**0 = 0: "
                         "increment t before using it, so that the first step uses t = 1.")
             uncorrected = _steps_run(rule, dict(config or {}, t=10**9), num_steps, seed)(
