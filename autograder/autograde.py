@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from . import stamps
 from .grading import Job, Result, grade, warm_up
 from .merge import MergeError, merge
+from .scratch_gradebooks import relax_durability_under
 from .submissions import find_submissions
 
 
@@ -75,6 +76,7 @@ def _grade_all(course, todo, workers, overrides, progress):
     from tqdm.auto import tqdm  # noqa: PLC0415
 
     scratch = tempfile.mkdtemp(prefix="course-grading-")
+    relax_durability_under(scratch)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     done = []
     pool = _start_pool(course, workers)  # the workers warm up while the template gradebook is built

@@ -16,7 +16,7 @@ import nbformat
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Enum, Integer
 
 from .sandbox import SandboxKernelManager
 
@@ -26,6 +26,12 @@ STOPPED_KEY = "course_kernel_stopped"  # in nbconvert resources: where the kerne
 
 class GuardedExecute(Execute):
     """Execute every cell; if the kernel is lost at cell N, mark cells N+1... as not run instead of failing."""
+
+    shutdown_kernel = Enum(
+        ["graceful", "immediate"], default_value="immediate", config=True,
+        help="How the kernel is stopped after the last cell. Every output has arrived by then and nothing the kernel "
+             "leaves behind is kept (its sandbox goes with it), so a graceful shutdown would only wait ~0.4 s.",
+    )
 
     iopub_timeout = Integer(
         30, config=True,

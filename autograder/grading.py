@@ -31,6 +31,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .course import load_config
 from .execute import STOPPED_KEY
+from .scratch_gradebooks import relax_durability_under
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -114,6 +115,7 @@ def grade(job):
 
     started = time.perf_counter()
     result = Result(job.student, job.assignment, isolated=namespace_support()[0])
+    relax_durability_under(job.scratch_root)
     jobs_folder = Path(job.scratch_root, "jobs")
     jobs_folder.mkdir(exist_ok=True)  # not parents: a run that was stopped has removed its scratch folder
     root = Path(tempfile.mkdtemp(prefix=f"{_safe(job.student)}-{_safe(job.assignment)}-", dir=jobs_folder))
