@@ -263,6 +263,29 @@ def test_picture_redraws_paths_and_surfaces(digits):
     assert picture.surface_ax.get_xlim() == SADDLE.extent[:2]
 
 
+def test_does_a_new_plane_reuse_the_drawn_axes_and_still_show_what_a_full_drawing_shows(digits):
+    """New random directions change the surface but (mostly) not the axes: is the cached background kept, and is
+    the frame the picture a full drawing gives?"""
+    from test_widgets_shared import assert_same_picture
+
+    state = data_state(digits, data_resolution=9, slice_resolution=9)
+    picture = LossLandscapePicture(state)
+    frames = [picture.png()]
+    background = picture.image._background
+    kept = 0
+    for seed in range(1, 5):
+        state.update(seed=seed)
+        picture.draw()
+        frames.append(picture.png())
+        kept += picture.image._background is background
+        background = picture.image._background
+        assert_same_picture(frames[-1], picture.image)
+    assert len(set(frames)) == len(frames)
+    assert kept >= 2
+    low, high = picture.slice_ax.get_ylim()
+    assert low <= np.min(state.slice_values) and np.max(state.slice_values) <= high
+
+
 def test_view_controls_follow_the_surface(digits):
     """Does the surface menu switch surfaces, hide the data controls for test functions, and move the start sliders'
     ranges; do the learning-rate sliders drive their rule?"""

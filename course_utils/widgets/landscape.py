@@ -17,6 +17,7 @@ each: the value and a numerical gradient; or one loss_grad call) and one more lo
 from collections import OrderedDict
 
 import numpy as np
+from matplotlib.colors import BoundaryNorm
 
 from ._arguments import (check_array, check_choice, check_count, check_function, check_functions, check_labels,
                          check_number)
@@ -59,7 +60,7 @@ class LossLandscapeState:
 
     def __init__(self, update_rules=None, *, loss_fn=None, W=None, X=None, y=None, reg=0.0, loss_grad=None,
                  data_name="data: your loss", surface=None, direction="random", seed=0, span=1.0,
-                 data_resolution=25, slice_resolution=41, num_steps=40, learning_rates=None, momentum=0.9,
+                 data_resolution=17, slice_resolution=25, num_steps=40, learning_rates=None, momentum=0.9,
                  start=None):
         self.update_rules = check_functions("update_rules", update_rules,
                                             "update_rules={'sgd': sgd, 'momentum': sgd_momentum, 'adam': adam}")
@@ -307,6 +308,7 @@ class LossLandscapePicture:
         self.slice_lines = [self.slice_ax.plot([], [], color=colour, lw=1.8, label=label)[0]
                             for colour, label in [("k", "along u (v = 0)"), ("0.55", "along v (u = 0)")]]
         self.contours = []
+        self._static = {}
         self._shown_surface = None
         self._shown_steps = None
         if self.has_paths:
@@ -348,45 +350,87 @@ class LossLandscapePicture:
         self.diverged_text.set_text("diverged: " + ", ".join(diverged) if diverged else "")
 
     def _draw_surface(self):
+        """Show a new surface: its shading and contours, and the loss along the axes.
+
+        They are the picture's scenery (see FigureImage): drawn over the cached axes when the surface changes, then
+        cached with them, so that moving a path redraws only the path. The axes' limits move only when the new
+        values do not fit them well, so a new plane of the same kind (new random directions) does not redraw the
+        axes, ticks and labels either: the slow part of a frame."""
         state, ax = self.state, self.surface_ax
-        surface = state.surface
         for artist in self.contours:
             artist.remove()
         levels = contour_levels(state.grid_values)
-        filled = ax.contourf(state.grid_u, state.grid_v, state.grid_values, levels=levels, cmap="viridis_r",
-                             alpha=0.85, zorder=0)
+        # imshow with the contour levels as colour bands looks like contourf and draws several times faster
+        shading = ax.imshow(state.grid_values, origin="lower", extent=state.surface.extent, aspect="auto",
+                            cmap="viridis_r", norm=BoundaryNorm(levels, ncolors=256), interpolation="bilinear",
+                            alpha=0.85, zorder=0)
         lines = ax.contour(state.grid_u, state.grid_v, state.grid_values, levels=levels, colors="k",
                            linewidths=0.4, alpha=0.5, zorder=1)
-        self.contours = [filled, lines]
-        ax.set_xlim(surface.extent[:2])
-        ax.set_ylim(surface.extent[2:])
-        on_plane = state.on_data_plane
-        first_axis = "−gradient" if state.direction == "gradient" else "random d₁"
-        ax.set_xlabel(f"u ({first_axis})" if on_plane else "u")
-        ax.set_ylabel("v (random d₂)" if on_plane else "v")
-        ax.set_title(f"{surface.name}: {surface.formula}", fontsize=10)
-        if self.has_paths and ax.get_legend() is None:
-            ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
+        self.contours = [shading, lines]
         for line, coordinates, values in zip(self.slice_lines, (state.slice_u, state.slice_v), state.slice_values):
             line.set_data(coordinates, values)
-        self.slice_ax.relim()
-        self.slice_ax.autoscale_view()
+        if self._set_static_parts():
+            self.image.invalidate()
+        legends = [legend for legend in (ax.get_legend(), self.slice_ax.get_legend()) if legend is not None]
+        self.image.set_scenery(*self.contours, *self.slice_lines, *legends)   # legends over shading and lines
+        self._shown_surface = state.surface
+
+    def _set_static_parts(self):
+        """Set the limits, labels and titles the surface asks for; returns whether any of them changed."""
+        state, surface = self.state, self.state.surface
+        first_axis = "−gradient" if state.direction == "gradient" else "random d₁"
+        on_plane = state.on_data_plane
+        slice_low, slice_high = _finite_range(state.slice_values)
+        static = {"extent": surface.extent, "title": f"{surface.name}: {surface.formula}",
+                  "xlabel": f"u ({first_axis})" if on_plane else "u",
+                  "ylabel": "v (random d₂)" if on_plane else "v",
+                  "slice_x": (min(state.slice_u[0], state.slice_v[0]), max(state.slice_u[-1], state.slice_v[-1])),
+                  "slice_y": stable_limits(self._static.get("slice_y"), slice_low, slice_high)}
+        if self.has_paths:
+            static["loss_y"] = stable_limits(self._static.get("loss_y"), *_finite_range(state.grid_values))
+        if static == self._static:
+            return False
+        ax = self.surface_ax
+        ax.set_xlim(surface.extent[:2])
+        ax.set_ylim(surface.extent[2:])
+        ax.set_xlabel(static["xlabel"])
+        ax.set_ylabel(static["ylabel"])
+        ax.set_title(static["title"], fontsize=10)
+        if self.has_paths and ax.get_legend() is None:
+            ax.legend(loc="lower right", fontsize=8, framealpha=0.8)
+        self.slice_ax.set_xlim(static["slice_x"])
+        self.slice_ax.set_ylim(static["slice_y"])
         self.slice_ax.set_xlabel("u or v")
         self.slice_ax.set_ylabel("loss")
         self.slice_ax.set_title("loss along the axes through the center", fontsize=10)
         if self.slice_ax.get_legend() is None:
             self.slice_ax.legend(fontsize=8)
         if self.has_paths:
-            low, high = np.nanmin(state.grid_values), np.nanmax(state.grid_values)
-            self.loss_ax.set_ylim(low - 0.05 * (high - low), high)
+            self.loss_ax.set_ylim(static["loss_y"])
             self.loss_ax.set_xlabel("step")
             self.loss_ax.set_ylabel("loss")
             self.loss_ax.set_title("loss along each path", fontsize=10)
-        self._shown_surface = surface
-        self.image.invalidate()
+        self._static = static
+        return True
 
     def png(self):
         return self.image.png()
+
+
+def stable_limits(current, low, high, margin=0.05):
+    """Axis limits for data in [low, high]: ``current`` when the data fit in it and fill at least half of it (so
+    that a similar picture reuses the drawn axes), else the data's range with a margin on each side."""
+    if current is not None:
+        bottom, top = current
+        if bottom <= low and high <= top and (high - low) >= 0.5 * (top - bottom):
+            return current
+    pad = margin * (high - low) if high > low else max(abs(high), 1.0) * margin
+    return (float(low - pad), float(high + pad))
+
+
+def _finite_range(values):
+    finite = np.asarray(values)[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
 
 
 def contour_levels(values, count=16):
