@@ -1,12 +1,15 @@
 """Do the widgets render in a real browser, and does the picture follow the controls?
 
 JupyterLab is started on a free local port with a token and a temporary notebook folder; headless Chromium (the
-system's, driven by Playwright) opens a notebook that shows the linear classifier playground, drags a weight
-slider and then presses "run", and each time the test compares screenshots of the picture before and after.
-It is one test, so that pytest-xdist never starts two JupyterLab servers and browsers for it.
+system's, driven by Playwright) opens a notebook whose one cell shows the four widgets: the linear classifier
+playground (a weight slider is dragged, then "run" and "stop" pressed), the loss landscape explorer ("new random
+directions"), the backward-pass view ("next") and the MLP playground ("step"). After each action the test compares
+screenshots of that widget's picture before and after. It is one test, so that pytest-xdist never starts two
+JupyterLab servers and browsers for it.
 """
 import textwrap
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -39,8 +42,24 @@ PLAYGROUND_CELL = textwrap.dedent("""
 
     X, y = make_blobs(5, 3, noise=0.6, seed=1)
     playground = LinearClassifierPlayground(X, y, scores, predict, {"softmax": softmax_loss}, add_bias_fn=add_bias)
-    playground
+    display(playground)
 """)
+# The other three widgets take the tests' reference functions (tests/test_widgets_references.py).
+OTHER_WIDGETS_CELL = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from course_utils.widgets import BackwardStepsView, LossLandscapeExplorer, MLPPlayground
+    from test_widgets_references import UPDATE_RULES, Value, make_model
+
+    rng = np.random.default_rng(0)
+    explorer = LossLandscapeExplorer(loss_fn=softmax_loss, W=0.1 * rng.standard_normal((3, 3)),
+                                     X=add_bias(X), y=y, data_resolution=9, slice_resolution=9)
+    x0, w0, x1, w1, bias = Value(-1.0), Value(2.0), Value(-2.0), Value(-3.0), Value(1.0)
+    steps = BackwardStepsView((x0 * w0 + x1 * w1 + bias).tanh())
+    mlp = MLPPlayground(make_model, UPDATE_RULES, activations=("relu",), steps_per_tick=5)
+    display(explorer, steps, mlp)
+""")
+WIDGET_COUNT = 4
 WIDGET_TIMEOUT_MS = 120_000   # kernel start and the first imports, on a busy machine
 CHANGE_TIMEOUT_S = 30.0
 
@@ -50,7 +69,9 @@ def lab(tmp_path):
     require_chromium()
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PLAYGROUND_CELL)])
+    tests = str(Path(__file__).resolve().parents[1])
+    source = PLAYGROUND_CELL + OTHER_WIDGETS_CELL.format(tests=tests)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, notebooks / NOTEBOOK)
     with JupyterLab(notebooks, tmp_path / "jupyter") as server:
@@ -72,11 +93,18 @@ def page(lab, tmp_path):
             context.close()
 
 
-def test_the_playground_follows_a_dragged_slider_and_runs_until_stopped(page):
-    """Does dragging a weight slider change its readout and the picture; does "run" take gradient steps in the
-    kernel (the picture and the step count change) until "stop"?"""
+def test_do_the_four_widgets_render_and_follow_their_controls(page):
+    """Playground: does dragging a weight slider change its readout and the picture; does "run" take gradient steps
+    in the kernel (the picture and the step count change) until "stop"? Landscape, backward pass, MLP: does the
+    picture change when their main button is pressed?"""
     _drag_a_weight_slider(page)
     _run_then_stop(page)
+    for index, button in [(1, "new random directions"), (2, "next"), (3, "step")]:
+        before = _picture(page, index).screenshot()
+        widget = page.locator(".jp-OutputArea-output").nth(index)
+        widget.locator("button", has_text=button).first.click()
+        after = _wait_for_new_picture(page, before, f"pressing {button!r}", index)
+        assert len(after) > 1000 and after[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def _run_first_cell(page, lab):
@@ -93,15 +121,16 @@ def _run_first_cell(page, lab):
             if _execution_started(cell):
                 break
             time.sleep(0.5)
-    picture = _picture(page)
+    last_picture = _picture(page, WIDGET_COUNT - 1)
     while time.monotonic() < deadline:
-        error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+                             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
         if error.count():
             pytest.fail(f"the notebook cell failed:\n{error.first.inner_text()}")
-        if picture.count() and picture.is_visible():
+        if last_picture.count() and last_picture.is_visible():
             return
         time.sleep(0.5)
-    pytest.fail(f"no widget picture appeared within {WIDGET_TIMEOUT_MS / 1000:.0f} s; JupyterLab log:\n{lab.log()}")
+    pytest.fail(f"the {WIDGET_COUNT} widget pictures did not appear within {WIDGET_TIMEOUT_MS / 1000:.0f} s; JupyterLab log:\n{lab.log()}")
 
 
 def _execution_started(cell):
@@ -110,15 +139,16 @@ def _execution_started(cell):
     return prompt not in ("", "[ ]:")
 
 
-def _picture(page):
-    return page.locator(".jp-OutputArea-output img.widget-image").first
+def _picture(page, index=0):
+    """The picture of the ``index``-th widget (each widget shows one image, first in its box)."""
+    return page.locator(".jp-OutputArea-output").nth(index).locator("img.widget-image").first
 
 
-def _wait_for_new_picture(page, before, what):
+def _wait_for_new_picture(page, before, what, index=0):
     """Wait until the picture's screenshot differs from ``before``; return the new screenshot."""
     deadline = time.monotonic() + CHANGE_TIMEOUT_S
     while time.monotonic() < deadline:
-        after = _picture(page).screenshot()
+        after = _picture(page, index).screenshot()
         if after != before:
             return after
         time.sleep(0.25)
