@@ -55,12 +55,13 @@ def autograde(course, assignments=None, students=None, workers=None, force=False
     """Grade the submissions of ``assignments`` (all) by ``students`` (all); returns one Outcome per submission."""
     assignments = course.select(assignments)
     outcomes, todo = [], []
+    assignment_digests = {assignment: stamps.assignment_inputs(course, assignment) for assignment in assignments}
     for submission in find_submissions(course, assignments, students):
         if not submission.gradable:
             outcomes.append(Outcome(submission.student, submission.assignment, "not graded",
                                     messages=submission.problems + submission.notes))
             continue
-        inputs = stamps.grading_inputs(course, submission)
+        inputs = stamps.grading_inputs(submission, assignment_digests[submission.assignment])
         stamp = stamps.read(course, submission)
         if not force and stamp and stamp.get("inputs") == inputs:
             outcomes.append(Outcome(submission.student, submission.assignment, "up to date", stamp.get("score"),

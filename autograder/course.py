@@ -12,11 +12,12 @@ example ``postgresql://user@host/course``).
 """
 import os
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from traitlets.config import Config, PyFileConfigLoader
+
+from .gradebook_schema import use_in_process_schema_version
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -41,7 +42,8 @@ class Course:
         config.CourseDirectory.root = str(root)
         if db_url:
             config.CourseDirectory.db_url = db_url
-        ensure_tools_on_path()
+        # whatever the course's config does, new gradebooks get nbgrader's schema version without a subprocess
+        use_in_process_schema_version()
         return cls(root, config)
 
     @property
@@ -128,9 +130,3 @@ def load_config(config_file):
     except Exception as error:
         raise CourseError(f"{config_file} could not be loaded: {type(error).__name__}: {error}") from error
 
-
-def ensure_tools_on_path():
-    """nbgrader runs `alembic` as a command when it creates a gradebook; it lives next to this Python."""
-    tools = os.path.dirname(sys.executable)
-    if tools not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([tools, os.environ.get("PATH", "")])

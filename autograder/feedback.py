@@ -20,6 +20,7 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
+from .notebook_cells import is_autograded_test
 from .probe import RECORDS_MIME
 
 REGIONS = [("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"), ("BEGIN SOLUTION", "END SOLUTION")]
@@ -36,16 +37,11 @@ class HideInstructorCode(Preprocessor):
         if cell.cell_type == "code":
             cell.outputs = [output for output in cell.get("outputs", [])
                             if RECORDS_MIME not in output.get("data", {})]
-            if _is_test(cell):
+            if is_autograded_test(cell):
                 for output in cell.outputs:
                     if output.get("output_type") == "error":
                         output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
         return cell, resources
-
-
-def _is_test(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
 
 
 def strip_regions(source):

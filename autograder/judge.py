@@ -23,6 +23,7 @@ from traitlets import Unicode
 from .checks import registry
 from .checks.core import JudgeContext
 from .checks.runner import judge_all, score
+from .notebook_cells import grade_id_of, is_autograded_test
 from .probe import RECORDS_MIME
 from .reference import load_reference, solution_sources
 
@@ -41,15 +42,12 @@ class JudgeHiddenChecks(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         context = JudgeContext(load_reference(self._reference_path(resources)), solution_sources(nb))
         checks = registry()
-        for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
-                continue
-            if meta.get("grade_id") in checks:
+        for cell in filter(is_autograded_test, nb.cells):
+            if grade_id_of(cell) in checks:
                 judge_cell(cell, context)
             else:
                 self.log.warning("Test cell %s has no hidden checks; nbgrader's in-kernel result stands",
-                                 meta.get("grade_id"))
+                                 grade_id_of(cell))
         return nb, resources
 
     def _reference_path(self, resources):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from .notebook_cells import grade_id_of, nbgrader_meta
 from .submissions import IGNORED
 
 
@@ -110,9 +111,8 @@ def _check_cells_known(name, nb, expected, assignment):
     if name not in expected:
         raise MergeError(f"the gradebook's {assignment} has no notebook {name!r}: run `course release {assignment}` "
                          "after adding a notebook to the source")
-    cells = {cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
-             if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-             and any(cell.metadata["nbgrader"].get(flag) for flag in ("grade", "solution", "task"))}
+    cells = {grade_id_of(cell) for cell in nb.cells
+             if grade_id_of(cell) and any(nbgrader_meta(cell).get(flag) for flag in ("grade", "solution", "task"))}
     unknown = sorted(cells - expected[name])
     if unknown:
         raise MergeError(f"the gradebook's copy of {assignment}/{name} has no cells {unknown}: the source changed "

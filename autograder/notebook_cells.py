@@ -66,8 +66,35 @@ def new_notebook(cells):
     return nb
 
 
+def nbgrader_meta(cell):
+    """The cell's nbgrader metadata ({} for an ordinary cell)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
 def grade_id_of(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return nbgrader_meta(cell).get("grade_id")
+
+
+def is_autograded_test(cell):
+    """Whether the cell is an autograded test: a code cell with points that is not an answer."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def solution_lines(nb, min_length=25):
+    """Distinctive code lines between the solution markers of a source notebook: those longer than ``min_length``
+    characters that are not comments (shorter ones, such as "return loss", are too common to prove a leak)."""
+    lines = []
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN SOLUTION" in line:
+                inside = True
+            elif "END SOLUTION" in line:
+                inside = False
+            elif inside and len(line.strip()) > min_length and not line.strip().startswith("#"):
+                lines.append(line.strip())
+    return lines
 
 
 def with_answer(nb, grade_id, source):

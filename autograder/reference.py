@@ -12,6 +12,8 @@ import os
 import nbformat
 import numpy as np
 
+from .notebook_cells import nbgrader_meta
+
 
 class ReferenceSolutionError(Exception):
     """A source notebook's solution cells could not be executed (an authoring bug, not a student's)."""
@@ -21,7 +23,7 @@ def solution_sources(nb):
     """``{grade_id: source}`` of the notebook's code answer cells (nbgrader ``solution: true``), in order."""
     sources = {}
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id"):
             sources[meta["grade_id"]] = cell.source
     return sources

@@ -27,9 +27,10 @@ from pathlib import Path
 
 import nbformat
 
+from .notebook_cells import solution_lines
+
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "run_hidden_checks")
 AUTOGRADER_IMPORT = re.compile(r"(^|[\s\"'])(from|import)\s+autograder\b", re.M)
-MIN_SOLUTION_LINE = 25  # shorter solution lines ("return loss") are too common to count as a leak
 DATASET_DOWNLOADS = ("cifar-10-batches-py", "*.tar.gz", ".*")
 BUNDLE_DEPENDENCIES = ["numpy>=1.24", "matplotlib>=3.7", "ipywidgets>=8.0", "jupyterlab>=4.0", "tqdm>=4.66"]
 
@@ -56,7 +57,7 @@ def release(course, assignments, validate=True, workers=None, log=print):
         check = ReleaseCheck(assignment)
         folder = course.path("release", ".", assignment)
         check.files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        check.problems += leaks(folder, solution_lines(course, assignment))
+        check.problems += leaks(folder, assignment_solution_lines(course, assignment))
         checks.append(check)
         log(f"generated release/{assignment}: {len(check.files)} file(s), "
             f"{'no leaks' if check.ok else f'{len(check.problems)} problem(s)'}")
@@ -76,21 +77,10 @@ def generate(course, assignment):
     converter.start()
 
 
-def solution_lines(course, assignment):
+def assignment_solution_lines(course, assignment):
     """Distinctive code lines between the solution markers of the assignment's source notebooks."""
-    lines = set()
-    for name in course.notebooks(assignment):
-        nb = nbformat.read(str(course.source_notebook(assignment, name)), as_version=4)
-        for cell in nb.cells:
-            inside = False
-            for line in cell.source.splitlines():
-                if "BEGIN SOLUTION" in line:
-                    inside = True
-                elif "END SOLUTION" in line:
-                    inside = False
-                elif inside and len(line.strip()) > MIN_SOLUTION_LINE and not line.strip().startswith("#"):
-                    lines.add(line.strip())
-    return lines
+    return {line for name in course.notebooks(assignment)
+            for line in solution_lines(nbformat.read(str(course.source_notebook(assignment, name)), as_version=4))}
 
 
 def leaks(folder, solution_code=(), markers=LEAK_MARKERS):
@@ -137,27 +127,25 @@ def validate_pair(course_root, assignment):
     course = Course.open(course_root)
     problems = []
     for name in course.notebooks(assignment):
-        source = course.source_notebook(assignment, name)
-        results = _validator(course).validate(str(source))
-        for cell in results.get("failed", []):
-            problems.append(f"source {name}: a test fails: {_first_line(cell.get('raw_error', ''))}")
-        for key in ("changed", "type_changed"):
-            if results.get(key):
-                problems.append(f"source {name}: nbgrader validate reports {key} cells")
-        released = course.path("release", ".", assignment) / f"{name}.ipynb"
-        inverted = _validator(course)
-        inverted.invert = True
-        results = inverted.validate(str(released))
-        for cell in results.get("passed", []):
-            problems.append(f"release {name}: a test passes on the stubs: {_first_line(cell.get('source', ''))}")
-        for key in ("changed", "type_changed"):
-            if results.get(key):
-                problems.append(f"release {name}: nbgrader validate --invert reports {key} cells")
+        results = _validator(course).validate(str(course.source_notebook(assignment, name)))
+        problems += [f"source {name}: a test fails: {_first_line(cell.get('raw_error', ''))}"
+                     for cell in results.get("failed", [])]
+        problems += _changed_cells(results, f"source {name}: nbgrader validate")
+        results = _validator(course, invert=True).validate(
+            str(course.path("release", ".", assignment) / f"{name}.ipynb"))
+        problems += [f"release {name}: a test passes on the stubs: {_first_line(cell.get('source', ''))}"
+                     for cell in results.get("passed", [])]
+        problems += _changed_cells(results, f"release {name}: nbgrader validate --invert")
     return problems
 
 
-def _validator(course):
-    """nbgrader's validator, running its kernels like grading does (sandboxed, quiet, surviving a dead kernel)."""
+def _changed_cells(results, what):
+    return [f"{what} reports {key} cells" for key in ("changed", "type_changed") if results.get(key)]
+
+
+def _validator(course, invert=False):
+    """nbgrader's validator, running its kernels like grading does (sandboxed, quiet, surviving a dead kernel);
+    ``invert``: every test must fail (for the release stubs)."""
     from nbgrader.preprocessors import CheckCellMetadata, ClearOutput  # noqa: PLC0415
     from nbgrader.validator import Validator  # noqa: PLC0415
 
@@ -165,6 +153,7 @@ def _validator(course):
 
     validator = Validator(config=course.config)
     validator.preprocessors = [CheckCellMetadata, ClearOutput, GuardedExecute]
+    validator.invert = invert
     return validator
 
 
@@ -194,7 +183,7 @@ def build_bundle(course, assignments, destination):
 def bundle_leaks(course, assignments, folder):
     """Instructor markers anywhere; each notebook against its own assignment's solutions (a later notebook may
     reuse an earlier one's answers); course_utils and the datasets against every solution."""
-    every = {a: solution_lines(course, a) for a in assignments}
+    every = {a: assignment_solution_lines(course, a) for a in assignments}
     problems = leaks(folder, ())
     for assignment in assignments:
         problems += leaks(folder / "notebooks" / assignment, every[assignment], markers=())

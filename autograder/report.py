@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 
 from .judge import VERDICT_MIME
+from .notebook_cells import is_autograded_test, nbgrader_meta
 from .table import render
 
 BY_TEST_COLUMNS = ["assignment", "student_id", "notebook", "cell", "kind", "score", "max_score", "failed_checks",
@@ -107,9 +108,9 @@ def read_verdicts(path):
         return {}
     found = {}
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+        if not is_autograded_test(cell):
             continue
+        meta = nbgrader_meta(cell)
         for output in cell.get("outputs", []):
             payload = output.get("data", {}).get(VERDICT_MIME)
             if isinstance(payload, dict) and payload.get("test") == meta.get("grade_id"):

@@ -10,7 +10,7 @@
 """
 import nbformat
 
-from .notebook_cells import code, with_answer
+from .notebook_cells import code, nbgrader_meta, with_answer
 
 CHEAT_SOURCE = '''# "Make every check pass": enough to get full marks from an in-kernel autograder.
 import numpy as np
@@ -33,10 +33,6 @@ CRASH_SOURCE = '''# A submission that kills its own kernel (os._exit skips every
 import os
 os._exit(1)
 '''
-
-
-def nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def with_entry(source_nb, entry):
@@ -68,9 +64,3 @@ def crashing(source_nb):
     position = tests[0] + 1 if tests else len(nb.cells)
     nb.cells.insert(position, code(CRASH_SOURCE))
     return nb
-
-
-def autograded_tests(nb):
-    """grade_ids of the autograded test cells of a notebook (code cells with points, not answers)."""
-    return [nbgrader_meta(c)["grade_id"] for c in nb.cells
-            if c.cell_type == "code" and nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")]

@@ -14,6 +14,7 @@ from .blas import blas_info
 REPO = Path(__file__).resolve().parents[1]
 BUSY_LOAD = 0.5     # 1-minute load average above which the machine is not idle when a run starts
 BUSY_OTHERS = 0.25  # cores used on average by processes outside the run, above which a group's figures are suspect
+BUSY_CONSEQUENCE = "so times are inflated and parallel speed-ups understated; rerun on an idle machine for the record"
 PACKAGES = ("numpy", "matplotlib", "ipywidgets", "nbgrader", "nbclient", "ipykernel", "jupyter_client")
 
 
@@ -47,8 +48,7 @@ def load_warning(load):
     """A warning when the machine is busy as a run starts (load above BUSY_LOAD), else None."""
     if load is None or load <= BUSY_LOAD:
         return None
-    return (f"warning: load average {load} before starting: other processes are using the cores, so times will be "
-            "inflated and parallel speed-ups understated; rerun on an idle machine for the record")
+    return f"warning: load average {load} before starting: other processes are using the cores, {BUSY_CONSEQUENCE}"
 
 
 def cpu_snapshot():
@@ -84,8 +84,7 @@ def others_warning(cores):
     """A warning when other processes used more than BUSY_OTHERS cores while a group was measured, else None."""
     if cores is None or cores <= BUSY_OTHERS:
         return None
-    return (f"warning: other processes used {cores} cores on average while this was measured, so times are inflated "
-            "and parallel speed-ups understated; rerun on an idle machine for the record")
+    return f"warning: other processes used {cores} cores on average while this was measured, {BUSY_CONSEQUENCE}"
 
 
 def _usable_cores():

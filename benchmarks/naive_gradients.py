@@ -27,9 +27,7 @@ def svm_loss_grad_naive(W, X, y, reg):
                 loss += margin
                 dW[:, j] += X[i]
                 dW[:, y[i]] -= X[i]
-    loss = loss / num_train + reg * np.sum(W * W)
-    dW = dW / num_train + 2 * reg * W
-    return float(loss), dW
+    return _mean_with_l2(loss, dW, num_train, W, reg)
 
 
 def softmax_loss_grad_naive(W, X, y, reg):
@@ -44,6 +42,9 @@ def softmax_loss_grad_naive(W, X, y, reg):
         loss -= np.log(probabilities[y[i]])
         for j in range(num_classes):
             dW[:, j] += (probabilities[j] - (j == y[i])) * X[i]
-    loss = loss / num_train + reg * np.sum(W * W)
-    dW = dW / num_train + 2 * reg * W
-    return float(loss), dW
+    return _mean_with_l2(loss, dW, num_train, W, reg)
+
+
+def _mean_with_l2(loss_sum, dW_sum, num_train, W, reg):
+    """Sums over the examples -> (mean loss + reg * sum(W * W), its gradient)."""
+    return float(loss_sum / num_train + reg * np.sum(W * W)), dW_sum / num_train + 2 * reg * W

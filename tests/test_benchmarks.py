@@ -236,14 +236,15 @@ def test_does_the_autograde_group_grade_a_class_with_plain_nbgrader_and_check_fu
     assert result.rows[1].baseline == "pure execution"
 
 
-def test_does_check_full_marks_refuse_a_class_that_was_not_graded(tmp_path, monkeypatch):
+def test_does_check_full_marks_refuse_a_class_that_was_not_graded(tmp_path):
     from benchmarks.groups import autograde
     from nbgrader.api import Gradebook
 
+    from autograder.gradebook_schema import use_in_process_schema_version
+
     with pytest.raises(AssertionError, match="no gradebook"):
         autograde.check_full_marks(tmp_path, [("student01", "mini")])
-    # nbgrader creates a gradebook by running the `alembic` command, which lives next to this Python
-    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    use_in_process_schema_version()   # nbgrader would otherwise run the `alembic` command to create a gradebook
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}"):
         pass
     with pytest.raises(AssertionError, match=r"not graded \[\('student01', 'mini'\)\]"):

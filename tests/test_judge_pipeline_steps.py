@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.course import ensure_tools_on_path
+from autograder.gradebook_schema import use_in_process_schema_version
 from autograder.feedback import HideInstructorCode, strip_regions
 from autograder import notebook_cells as cells
 from autograder.output_limits import TruncateOutput
@@ -35,7 +35,7 @@ def gradebook_file(tmp_path_factory):
     """A gradebook that knows the notebook above, built the way generate_assignment records it (once: it is slow)."""
     from nbgrader.preprocessors import SaveCells  # noqa: PLC0415
 
-    ensure_tools_on_path()
+    use_in_process_schema_version()
     path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
     url = f"sqlite:///{path}"
     with Gradebook(url) as gradebook:

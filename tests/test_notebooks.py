@@ -14,6 +14,7 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
 from autograder.checks import registry
+from autograder.notebook_cells import nbgrader_meta, solution_lines
 from autograder.reference import load_reference
 from nbgrader_course import REPO, TempCourse
 
@@ -34,10 +35,6 @@ def notebook_path(assignment):
 
 def read(assignment):
     return nbformat.read(notebook_path(assignment), as_version=4)
-
-
-def nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def grade_cells(nb):
@@ -164,21 +161,6 @@ def test_does_the_release_leak_no_solution_and_no_hidden_test(assignment, graded
         assert marker not in release, f"the release contains {marker!r}"
     for line in solution_lines(read(assignment)):
         assert line not in release, f"solution line leaked into the release: {line!r}"
-
-
-def solution_lines(nb):
-    """Distinctive lines between the solution markers of the source notebook."""
-    lines = []
-    for cell in nb.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if "### BEGIN SOLUTION" in line:
-                inside = True
-            elif "### END SOLUTION" in line:
-                inside = False
-            elif inside and len(line.strip()) > 25 and not line.strip().startswith("#"):
-                lines.append(line.strip())
-    return lines
 
 
 @pytest.mark.slow

@@ -30,8 +30,12 @@ def registry():
 def _check_modules():
     names = [f"{__name__}.{info.name}" for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
              if info.name.startswith("nb")]
-    names += [name.strip() for name in os.environ.get(EXTRA_MODULES_VARIABLE, "").split(",") if name.strip()]
-    return [importlib.import_module(name) for name in names]
+    return [importlib.import_module(name) for name in names + extra_module_names()]
+
+
+def extra_module_names():
+    """Modules of checks beyond this package's, named in $COURSE_CHECK_MODULES (comma-separated)."""
+    return [name.strip() for name in os.environ.get(EXTRA_MODULES_VARIABLE, "").split(",") if name.strip()]
 
 
 def checks_for(test_id):

@@ -48,7 +48,7 @@ COMMAND_TIMEOUT_SECONDS = 3600
 
 
 def course_environment(threads):
-    """The environment of every grading process: BLAS pinned, the venv's commands first (nbgrader runs alembic)."""
+    """The environment of every grading process: BLAS pinned, the venv's commands first."""
     env = dict(os.environ, **thread_environment(threads))
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
